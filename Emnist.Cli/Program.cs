@@ -1,0 +1,6 @@
+using System.CommandLine;
+using Emnist.Cli.Commands;
+
+var root = new RootCommand("emnist: download, inspect, train and evaluate EMNIST handwritten-character models.");
+root.Subcommands.Add(TrainCommand.Create());
+return await root.Parse(args).InvokeAsync();

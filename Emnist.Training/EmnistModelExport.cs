@@ -1,0 +1,14 @@
+using Emnist.Training.Onnx;
+
+namespace Emnist.Training;
+
+/// <summary>Turns a trained network into an ONNX model.</summary>
+public static class EmnistModelExport
+{
+    /// <summary>ONNX bytes: input <c>Pixels</c> [N,784] raw 0..255, output <c>Probabilities</c> [N,classes].</summary>
+    public static byte[] ToOnnx(TrainedNetwork trained)
+    {
+        ArgumentNullException.ThrowIfNull(trained);
+        return OnnxExporter.Export(trained);
+    }
+}
