@@ -14,12 +14,11 @@ public static class PredictEndpoints
         var group = app.MapGroup("/api/predict").WithTags("Prediction");
         group.MapPost("/", PredictAsync)
             .WithSummary("Recognise one drawn character")
-            .WithDescription("Body: an image (image/png, image/jpeg, image/webp), multipart/form-data with one file, or JSON {\"image\": \"data:image/png;base64,...\"}.")
-            .Accepts<IFormFile>("image/png", "image/jpeg", "image/webp", "multipart/form-data", "application/json");
+            // No Accepts() metadata on purpose: it makes routing answer 415 itself, without saying what is accepted.
+            .WithDescription("Body: an image (image/png, image/jpeg, image/webp), multipart/form-data with one file, or JSON {\"image\": \"data:image/png;base64,...\"}.");
         group.MapPost("/batch", PredictBatchAsync)
             .WithSummary("Recognise several characters")
-            .WithDescription("Body: multipart/form-data with several files, or JSON {\"images\": [\"data:image/png;base64,...\", ...]}.")
-            .Accepts<IFormFile>("multipart/form-data", "application/json");
+            .WithDescription("Body: multipart/form-data with several files, or JSON {\"images\": [\"data:image/png;base64,...\", ...]}.");
         return app;
     }
 

@@ -39,8 +39,9 @@ public sealed class CanvasPreprocessor(CanvasPreprocessorOptions? options = null
 {
     private readonly CanvasPreprocessorOptions _options = options ?? new();
 
-    // EMNIST frames the character in the square with a 2-pixel border at 128-pixel scale before down-sampling.
-    private const double BorderFraction = 2.0 / 128;
+    // EMNIST's character box spans 24 of the 28 pixels (measured on the ByClass test set: median longer side 24,
+    // 10th percentile 22): the 2-pixel border on each side, at the final scale.
+    private const double BorderFraction = 2.0 / 28;
     private const double BlurSigmaAt128 = 1.0;
 
     /// <summary>Decodes and preprocesses an encoded image (PNG, JPEG, WebP, GIF, BMP).</summary>

@@ -91,6 +91,7 @@ internal sealed class ModelSlot<TData, TPrediction> : IDisposable
     private LoadedModel<TData, TPrediction> Load()
     {
         var path = _source.Path;
+        if (!File.Exists(path)) throw new EmnistModelException(path, "model file not found");
         // A writer may still hold the file for a moment after the change event: retry briefly.
         for (var attempt = 0; ; attempt++)
         {
@@ -105,7 +106,10 @@ internal sealed class ModelSlot<TData, TPrediction> : IDisposable
             {
                 Thread.Sleep(100);
             }
-            catch (FileNotFoundException) { throw new EmnistModelException(path, "model file not found"); }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                throw new EmnistModelException(path, "model file not found", e);
+            }
         }
     }
 

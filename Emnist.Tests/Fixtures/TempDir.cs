@@ -1,0 +1,16 @@
+namespace Emnist.Tests.Fixtures;
+
+/// <summary>A fresh temporary folder, deleted on dispose.</summary>
+internal sealed class TempDir : IDisposable
+{
+    public TempDir() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "emnist-tests-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
