@@ -57,7 +57,7 @@ function drawStroke(s) {
 
 canvas.addEventListener('pointerdown', (e) => {
   e.preventDefault();
-  canvas.setPointerCapture(e.pointerId);
+  try { canvas.setPointerCapture(e.pointerId); } catch { /* synthetic or already-released pointer */ }
   current = { width: Number(strokeInput.value), points: [toCanvas(e)] };
   strokes.push(current);
   generation++;

@@ -9,6 +9,9 @@ namespace Emnist.Cli.Commands;
 /// <summary>Writes the trained model zip and its model card.</summary>
 internal static class ModelOutput
 {
+    /// <summary>The command line that reproduces this run from scratch (without --resume).</summary>
+    public static string ReproduceCommand() => "emnist " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Where(a => a != "--resume"));
+
     /// <summary>Fails early (before hours of training) when the output cannot be written.</summary>
     public static void EnsureWritable(string path)
     {
@@ -40,7 +43,8 @@ internal static class ModelOutput
             TrainingSeconds = Math.Round(trained.History.Sum(h => h.Seconds), 1),
             ValidationAccuracy = trained.History.Max(h => h.ValidationAccuracy),
             CreatedUtc = DateTimeOffset.UtcNow,
-            Command = "emnist " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+            History = [.. trained.History.Select(h => new EpochRecord(h.Epoch, h.Loss, h.TrainAccuracy, h.ValidationAccuracy))],
+            Command = ReproduceCommand(),
         };
         var model = EmnistModel.FromOnnx(ml, onnx, info);
         EvaluationReport? report = null;

@@ -51,6 +51,16 @@ public sealed record EmnistModelInfo
     /// <summary>When the zip was written (UTC).</summary>
     public DateTimeOffset CreatedUtc { get; init; }
 
+    /// <summary>Per-epoch training curve: loss, train accuracy, validation accuracy.</summary>
+    public IReadOnlyList<EpochRecord> History { get; init; } = [];
+
     /// <summary>Free-form training command line, for reproduction.</summary>
     public string? Command { get; init; }
 }
+
+/// <summary>One epoch of a model's training curve.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="Loss">Mean training loss.</param>
+/// <param name="TrainAccuracy">Training accuracy.</param>
+/// <param name="ValidationAccuracy">Validation accuracy, if measured.</param>
+public sealed record EpochRecord(int Epoch, double Loss, double TrainAccuracy, double? ValidationAccuracy);
