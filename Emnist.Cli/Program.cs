@@ -1,8 +1,7 @@
-using System.CommandLine;
-using Emnist.Cli.Commands;
+namespace Emnist.Cli;
 
-var root = new RootCommand("emnist: download, inspect, train and evaluate EMNIST handwritten-character models.");
-root.Subcommands.Add(TrainCommand.Create());
-root.Subcommands.Add(EvaluateCommand.Create());
-root.Subcommands.Add(InspectCommand.Create());
-return await root.Parse(args).InvokeAsync();
+/// <summary>Entry point of the <c>emnist</c> tool.</summary>
+internal static class EmnistProgram
+{
+    public static Task<int> Main(string[] args) => CliApp.Create().Parse(args).InvokeAsync();
+}

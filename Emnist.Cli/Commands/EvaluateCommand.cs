@@ -33,7 +33,7 @@ internal static class EvaluateCommand
                 await File.WriteAllTextAsync(reportPath, EvaluationHtml.Render(loaded.Info, r), ct);
             if (result.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new
+                AnsiConsole.Console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new
                 {
                     model = loaded.Info.Name, split = splitValue.Name(), count = r.Count, accuracy = r.Accuracy, top3 = r.Top3Accuracy,
                     caseGroupAccuracy = r.CaseGroupAccuracy, macroF1 = r.MacroF1,

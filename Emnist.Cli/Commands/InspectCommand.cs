@@ -35,7 +35,7 @@ internal static class InspectCommand
                 var mapping = EmnistMapping.Load(files.MappingPath);
                 AnsiConsole.MarkupLineInterpolated($"[bold]{files.Split.Name()} {files.Part.Name()}[/]: first {result.GetValue(samples)} samples (upright)");
                 foreach (var s in EmnistReader.Read(files, ct).Take(result.GetValue(samples)))
-                    Console.WriteLine($"label '{mapping[s.Class]}'\n{Ascii(s.Pixels)}");
+                    AnsiConsole.Console.Profile.Out.Writer.WriteLine($"label '{mapping[s.Class]}'\n{Ascii(s.Pixels)}");
             }
             return Task.FromResult(0);
         }));
