@@ -17,7 +17,7 @@ internal static class CliErrors
             AnsiConsole.MarkupLine("[yellow]Cancelled.[/]");
             return 130;
         }
-        catch (Exception e) when (e is EmnistFormatException or ArgumentException or IOException or UnauthorizedAccessException or InvalidDataException or Emnist.Pipelines.Model.EmnistModelException)
+        catch (Exception e) when (e is EmnistFormatException or ArgumentException or IOException or HttpRequestException or UnauthorizedAccessException or InvalidDataException or Emnist.Pipelines.Model.EmnistModelException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 1;
