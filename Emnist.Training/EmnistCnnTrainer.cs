@@ -82,7 +82,7 @@ public static class EmnistCnnTrainer
         var network = new EmnistCnn(Architectures.Get(options.Architecture, classes));
 
         // Split exact samples into train and validation with a seeded shuffle; ambiguous ones only train.
-        var exactOrder = Permutation(data.Exact.Count, new Random(options.Seed));
+        var exactOrder = Permutation(data.Exact.Count, new Random(options.SplitSeed ?? options.Seed));
         if (options.MaxTrainingImages is { } max && max < exactOrder.Length) exactOrder = exactOrder[..max];
         var valCount = (int)(exactOrder.Length * options.ValidationFraction);
         var validation = exactOrder[..valCount];

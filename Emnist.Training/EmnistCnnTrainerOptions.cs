@@ -32,6 +32,10 @@ public sealed record EmnistCnnTrainerOptions
     /// <summary>Seed of weights, shuffling, dropout and augmentation: the same seed gives the same model.</summary>
     public int Seed { get; init; } = 42;
 
+    /// <summary>Seed of the train/validation split; null = <see cref="Seed"/>. Ensemble members share one split so
+    /// that no member trains on another's validation images.</summary>
+    public int? SplitSeed { get; init; }
+
     /// <summary>libtorch threads; 0 = all cores.</summary>
     public int Threads { get; init; }
 

@@ -11,4 +11,11 @@ public static class EmnistModelExport
         ArgumentNullException.ThrowIfNull(trained);
         return OnnxExporter.Export(trained);
     }
+
+    /// <summary>ONNX bytes of an ensemble: the output is the mean of the members' probabilities.</summary>
+    public static byte[] ToOnnx(IReadOnlyList<TrainedNetwork> members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        return OnnxExporter.Export(members);
+    }
 }

@@ -8,7 +8,7 @@ namespace Emnist.Cli.Commands;
 /// <summary>Renders the model card (markdown) written beside a model zip.</summary>
 internal static class ModelCard
 {
-    public static string Render(EmnistModelInfo info, IReadOnlyList<EpochSummary> history, EmnistCnnTrainerOptions options, EvaluationReport? report)
+    public static string Render(EmnistModelInfo info, IReadOnlyList<IReadOnlyList<EpochSummary>> histories, EmnistCnnTrainerOptions options, EvaluationReport? report)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -36,11 +36,15 @@ internal static class ModelCard
             sb.AppendLine("Most frequent confusions: " + string.Join(", ", report.TopConfusions.Take(10).Select(c => $"{c.Actual}→{c.Predicted} ({c.Count})")));
             sb.AppendLine();
         }
-        sb.AppendLine("## Training history");
-        sb.AppendLine();
-        sb.AppendLine("| epoch | loss | train acc | validation acc | images/s | seconds |\n|---:|---:|---:|---:|---:|---:|");
-        foreach (var h in history)
-            sb.AppendLine(inv, $"| {h.Epoch} | {h.Loss:F4} | {h.TrainAccuracy:P2} | {h.ValidationAccuracy:P2} | {h.ImagesPerSecond:N0} | {h.Seconds:N0} |");
+        for (var m = 0; m < histories.Count; m++)
+        {
+            sb.AppendLine(histories.Count == 1 ? "## Training history" : $"## Training history, member {m + 1} (seed {info.Seed + m})");
+            sb.AppendLine();
+            sb.AppendLine("| epoch | loss | train acc | validation acc | images/s | seconds |\n|---:|---:|---:|---:|---:|---:|");
+            foreach (var h in histories[m])
+                sb.AppendLine(inv, $"| {h.Epoch} | {h.Loss:F4} | {h.TrainAccuracy:P2} | {h.ValidationAccuracy:P2} | {h.ImagesPerSecond:N0} | {h.Seconds:N0} |");
+            sb.AppendLine();
+        }
         return sb.ToString();
     }
 }

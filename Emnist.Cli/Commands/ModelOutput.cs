@@ -24,26 +24,27 @@ internal static class ModelOutput
         File.Delete(probe);
     }
 
-    public static async Task SaveAsync(TrainedNetwork trained, EmnistCnnTrainerOptions options, EmnistSplit split, string dataDir, string outPath,
-        double seconds, EmnistTrainingData data, bool evaluateTest, CancellationToken ct)
+    public static async Task SaveAsync(IReadOnlyList<TrainedNetwork> members, EmnistCnnTrainerOptions options, EmnistSplit split, string dataDir, string outPath,
+        EmnistTrainingData data, bool evaluateTest, CancellationToken ct)
     {
         var ml = new MLContext(seed: options.Seed);
-        var onnx = EmnistModelExport.ToOnnx(trained);
+        var first = members[0];
+        var onnx = EmnistModelExport.ToOnnx(members);
         var info = new EmnistModelInfo
         {
             Name = Path.GetFileNameWithoutExtension(outPath),
             Split = split.Name(),
-            Labels = trained.Labels,
-            Architecture = trained.Architecture,
-            Parameters = trained.ParameterCount,
-            MacsPerImage = trained.MacsPerImage,
-            Epochs = trained.History.Count,
+            Labels = first.Labels,
+            Architecture = members.Count == 1 ? first.Architecture : $"ensemble of {members.Count} × {first.Architecture}",
+            Parameters = members.Sum(m => m.ParameterCount),
+            MacsPerImage = members.Sum(m => m.MacsPerImage),
+            Epochs = first.History.Count,
             Seed = options.Seed,
             TrainingImages = data.Exact.Count + (data.CaseAmbiguous?.Count ?? 0),
-            TrainingSeconds = Math.Round(trained.History.Sum(h => h.Seconds), 1),
-            ValidationAccuracy = trained.History.Max(h => h.ValidationAccuracy),
+            TrainingSeconds = Math.Round(members.Sum(m => m.History.Sum(h => h.Seconds)), 1),
+            ValidationAccuracy = first.History.Max(h => h.ValidationAccuracy),
             CreatedUtc = DateTimeOffset.UtcNow,
-            History = [.. trained.History.Select(h => new EpochRecord(h.Epoch, h.Loss, h.TrainAccuracy, h.ValidationAccuracy))],
+            History = [.. first.History.Select(h => new EpochRecord(h.Epoch, h.Loss, h.TrainAccuracy, h.ValidationAccuracy))],
             Command = ReproduceCommand(),
         };
         var model = EmnistModel.FromOnnx(ml, onnx, info);
@@ -59,7 +60,7 @@ internal static class ModelOutput
         }
         model.Save(ml, outPath);
         var card = Path.ChangeExtension(outPath, ".md");
-        await File.WriteAllTextAsync(card, ModelCard.Render(info, trained.History, options, report), ct);
+        await File.WriteAllTextAsync(card, ModelCard.Render(info, members.Select(m => m.History).ToList(), options, report), ct);
         AnsiConsole.MarkupLineInterpolated($"[green]Saved[/] {outPath} ({new FileInfo(outPath).Length / 1024.0:N0} KiB) and {card}.");
         if (report is not null) AnsiConsole.MarkupLineInterpolated($"Test accuracy {report.Accuracy:P2}, top-3 {report.Top3Accuracy:P2}, case-group {report.CaseGroupAccuracy:P2}.");
     }

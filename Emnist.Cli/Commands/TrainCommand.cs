@@ -28,11 +28,12 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint" };
         var maxImages = new Option<int?>("--max-images") { Description = "Use at most this many exact training images" };
         var noAmbiguous = new Option<bool>("--no-case-ambiguous") { Description = "Ignore the case-ambiguous training file" };
+        var ensemble = new Option<int>("--ensemble") { Description = "Train N networks (seeds seed..seed+N-1, one shared validation split) and average their probabilities", DefaultValueFactory = _ => 1 };
         var evalTest = new Option<bool>("--evaluate-test") { Description = "After training, evaluate on the split's test set and record the figures in the model card" };
 
         var command = new Command("train", "Train the CNN (TorchSharp), export it to ONNX and save one ML.NET model zip plus a model card.")
         {
-            data, split, output, arch, epochs, batch, lr, wd, smoothing, augment, seed, threads, validation, patience, checkpoints, resume, maxImages, noAmbiguous, evalTest,
+            data, split, output, arch, epochs, batch, lr, wd, smoothing, augment, seed, threads, validation, patience, checkpoints, resume, maxImages, noAmbiguous, ensemble, evalTest,
         };
         command.SetAction((result, ct) => CliErrors.Run(async () =>
         {
@@ -55,6 +56,8 @@ internal static class TrainCommand
                 MaxTrainingImages = result.GetValue(maxImages),
             };
             options.Validate();
+            var members = result.GetValue(ensemble);
+            if (members is < 1 or > 16) throw new ArgumentException($"--ensemble must be between 1 and 16; got {members}.");
             ModelOutput.EnsureWritable(outPath);
             var splitValue = EmnistFileNames.ParseSplit(result.GetValue(split)!);
             var dataDir = EmnistDataDirectory.ResolvePath(result.GetValue(data));
@@ -63,10 +66,26 @@ internal static class TrainCommand
             var trainingData = TrainingDataLoader.Load(dataDir, splitValue, !result.GetValue(noAmbiguous), ct);
             AnsiConsole.MarkupLineInterpolated($"{trainingData.Exact.Count:N0} exact + {trainingData.CaseAmbiguous?.Count ?? 0:N0} case-ambiguous images, {trainingData.ClassCount} classes; priors from {(trainingData.TargetPriors is null ? "the training data" : "the official label file")}.");
 
-            var started = DateTime.UtcNow;
-            using var trained = await TrainingProgressView.Run(p => EmnistCnnTrainer.Train(trainingData, options, p, ct));
-            var seconds = (DateTime.UtcNow - started).TotalSeconds;
-            await ModelOutput.SaveAsync(trained, options, splitValue, dataDir, outPath, seconds, trainingData, result.GetValue(evalTest), ct);
+            var trained = new List<TrainedNetwork>();
+            try
+            {
+                for (var k = 0; k < members; k++)
+                {
+                    var memberOptions = members == 1 ? options : options with
+                    {
+                        Seed = options.Seed + k,
+                        SplitSeed = options.Seed,
+                        CheckpointDirectory = Path.Combine(options.CheckpointDirectory!, $"member-{k}"),
+                    };
+                    if (members > 1) AnsiConsole.MarkupLineInterpolated($"[bold]Ensemble member {k + 1}/{members}[/] (seed {memberOptions.Seed})");
+                    trained.Add(await TrainingProgressView.Run(p => EmnistCnnTrainer.Train(trainingData, memberOptions, p, ct)));
+                }
+                await ModelOutput.SaveAsync(trained, options, splitValue, dataDir, outPath, trainingData, result.GetValue(evalTest), ct);
+            }
+            finally
+            {
+                foreach (var t in trained) t.Dispose();
+            }
             return 0;
         }));
         return command;

@@ -50,6 +50,25 @@ public sealed class TrainerTests(TinyModels models)
     }
 
     [Fact]
+    public void Ensemble_export_averages_the_members_probabilities()
+    {
+        var inputs = Glyphs.Set(12, seed: 13).Images.Select(Floats).ToList();
+        var flat = inputs.SelectMany(x => x).ToArray();
+        var a = models.NetworkA.PredictProbabilities(flat, inputs.Count);
+        var b = models.NetworkB.PredictProbabilities(flat, inputs.Count);
+        var ml = new MLContext();
+        var info = new EmnistModelInfo { Labels = Glyphs.Labels };
+        var ensemble = EmnistModel.FromOnnx(ml, EmnistModelExport.ToOnnx([models.NetworkA, models.NetworkB]), info);
+        using var engine = ml.Model.CreatePredictionEngine<EmnistInput, EmnistOutput>(ensemble.Transformer);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var p = engine.Predict(new EmnistInput { Pixels = inputs[i] }).Probabilities;
+            for (var k = 0; k < 4; k++) Assert.Equal((a[i * 4 + k] + b[i * 4 + k]) / 2, p[k], 4);
+            Assert.Equal(1f, p.Sum(), 4);
+        }
+    }
+
+    [Fact]
     public void Model_zip_round_trips_with_info_and_needs_no_TorchSharp()
     {
         var info = EmnistModel.ReadInfo(models.ZipA);

@@ -19,11 +19,16 @@ internal static class OnnxExporter
     public const string OutputName = "Probabilities";
     private const int Opset = 13;
 
-    public static byte[] Export(TrainedNetwork trained)
+    public static byte[] Export(TrainedNetwork trained) => Export([trained]);
+
+    /// <summary>Exports one network, or an ensemble whose output is the mean of the members' probabilities.</summary>
+    public static byte[] Export(IReadOnlyList<TrainedNetwork> members)
     {
-        var network = trained.Network;
-        network.eval();
-        var graph = new GraphProto { Name = "emnist-" + trained.Architecture };
+        if (members.Count == 0) throw new ArgumentException("Nothing to export.", nameof(members));
+        var labels = members[0].Labels;
+        if (members.Any(m => !m.Labels.SequenceEqual(labels))) throw new ArgumentException("Ensemble members must share their labels.", nameof(members));
+        var name = members.Count == 1 ? members[0].Architecture : $"{members.Count}x{members[0].Architecture}";
+        var graph = new GraphProto { Name = "emnist-" + name };
         var b = new GraphBuilder(graph);
 
         graph.Input.Add(TensorValue(InputName, "N", EmnistImage.PixelCount));
@@ -31,6 +36,37 @@ internal static class OnnxExporter
         x = b.Node("Mul", [x, b.Constant("scale", [], [EmnistNormalization.Scale])]);
         x = b.Node("Add", [x, b.Constant("offset", [], [EmnistNormalization.Offset])]);
 
+        var axis1 = new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 };
+        if (members.Count == 1)
+        {
+            b.Node("Softmax", [AppendMember(b, members[0], x)], [OutputName], axis1);
+        }
+        else
+        {
+            var probabilities = members.Select(m => b.Node("Softmax", [AppendMember(b, m, x)], axis1)).ToArray();
+            var sum = b.Node("Sum", probabilities);
+            b.Node("Mul", [sum, b.Constant("mean", [], [1f / members.Count])], [OutputName]);
+        }
+        graph.Output.Add(TensorValue(OutputName, "N", labels.Count));
+
+        var model = new ModelProto
+        {
+            IrVersion = 7,
+            ProducerName = "Emnist.Training",
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0",
+            Graph = graph,
+            DocString = $"EMNIST CNN ({name}), {labels.Count} classes",
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = "labels", Value = string.Join('\u001F', labels) });
+        return model.ToByteArray();
+    }
+
+    /// <summary>Appends one network's layers after <paramref name="x"/>; returns its adjusted logits.</summary>
+    private static string AppendMember(GraphBuilder b, TrainedNetwork trained, string x)
+    {
+        var network = trained.Network;
+        network.eval();
         var spec = network.Spec;
         var layers = network.Layers;
         var lastLinear = spec.Select((s, i) => (s, i)).Last(t => t.s is LinearSpec).i;
@@ -63,20 +99,7 @@ internal static class OnnxExporter
                 default: throw new NotSupportedException(spec[i].ToString());
             }
         }
-        b.Node("Softmax", [x], [OutputName], new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
-        graph.Output.Add(TensorValue(OutputName, "N", trained.Labels.Count));
-
-        var model = new ModelProto
-        {
-            IrVersion = 7,
-            ProducerName = "Emnist.Training",
-            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0",
-            Graph = graph,
-            DocString = $"EMNIST CNN ({trained.Architecture}), {trained.Labels.Count} classes",
-        };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
-        model.MetadataProps.Add(new StringStringEntryProto { Key = "labels", Value = string.Join('\u001F', trained.Labels) });
-        return model.ToByteArray();
+        return x;
     }
 
     private static BatchNorm? NextBatchNorm(IReadOnlyList<LayerSpec> spec, IReadOnlyList<nn.Module<Tensor, Tensor>> layers, int i) =>
