@@ -66,7 +66,9 @@ canvas.addEventListener('pointerdown', (e) => {
 canvas.addEventListener('pointermove', (e) => {
   if (!current) return;
   e.preventDefault();
-  const events = e.getCoalescedEvents ? e.getCoalescedEvents() : [e];
+  // Coalesced events give smoother strokes; synthetic events have none, so fall back to the event itself.
+  const coalesced = e.getCoalescedEvents ? e.getCoalescedEvents() : [];
+  const events = coalesced.length > 0 ? coalesced : [e];
   for (const ev of events) current.points.push(toCanvas(ev));
   redraw();
 });

@@ -67,6 +67,14 @@ public sealed class CanvasPageTests : IAsyncLifetime
         }
     }
 
+    /// <summary>Keeps a screenshot of a passing run too (CI artifact; the README's pictures come from these).</summary>
+    private static async Task SaveScreenshot(IPage page, string name)
+    {
+        await page.WaitForTimeoutAsync(500); // let the bar animation finish
+        Directory.CreateDirectory(Artifacts);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
+    }
+
     // Strokes in the canvas's own 0..280 units.
     private static readonly (float X, float Y)[][] Seven = [[(70, 60), (210, 60)], [(210, 60), (180, 120), (150, 180), (125, 235)]];
     private static readonly (float X, float Y)[][] LetterL = [[(100, 50), (100, 140), (100, 230)], [(100, 230), (160, 230), (200, 230)]];
@@ -86,7 +94,8 @@ public sealed class CanvasPageTests : IAsyncLifetime
 
     private static Task DrawWithTouch(IPage page, (float X, float Y)[][] strokes) =>
         // Touch pointers, as a phone sends them (Pointer Events with pointerType "touch").
-        page.EvaluateAsync(@"(strokes) => {
+        page.EvaluateAsync(@"(json) => {
+            const strokes = JSON.parse(json);
             const c = document.getElementById('pad');
             const r = c.getBoundingClientRect();
             const at = (p) => ({ clientX: r.left + p[0] * r.width / 280, clientY: r.top + p[1] * r.height / 280 });
@@ -99,7 +108,7 @@ public sealed class CanvasPageTests : IAsyncLifetime
               }
               c.dispatchEvent(new PointerEvent('pointerup', opts(s[s.length - 1])));
             }
-        }", strokes.Select(s => s.Select(p => new[] { p.X, p.Y }).ToArray()).ToArray());
+        }", System.Text.Json.JsonSerializer.Serialize(strokes.Select(s => s.Select(p => new[] { p.X, p.Y }))));
 
     [SkippableFact]
     public async Task Drawing_a_digit_with_the_mouse_shows_it_with_bars_and_preview()
@@ -114,6 +123,7 @@ public sealed class CanvasPageTests : IAsyncLifetime
             await Assertions.Expect(page.Locator("#bars li")).ToHaveCountAsync(5);
             await Assertions.Expect(page.Locator("#preview")).ToBeVisibleAsync();
             Assert.StartsWith("data:image/png", await page.Locator("#preview").GetAttributeAsync("src"));
+            await SaveScreenshot(page, "desktop");
         });
     }
 
@@ -127,6 +137,7 @@ public sealed class CanvasPageTests : IAsyncLifetime
             await DrawWithTouch(page, LetterL);
             await Assertions.Expect(page.Locator("#best")).ToHaveTextAsync("L");
             await Assertions.Expect(page.Locator("#bars li").First).ToContainTextAsync("L");
+            await SaveScreenshot(page, "phone");
         });
     }
 
