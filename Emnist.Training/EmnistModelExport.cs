@@ -13,9 +13,11 @@ public static class EmnistModelExport
     }
 
     /// <summary>ONNX bytes of an ensemble: the output is the mean of the members' probabilities.</summary>
-    public static byte[] ToOnnx(IReadOnlyList<TrainedNetwork> members)
+    /// <param name="members">The networks.</param>
+    /// <param name="halfPrecisionWeights">Store weights as float16 (half the file size; inference stays float32).</param>
+    public static byte[] ToOnnx(IReadOnlyList<TrainedNetwork> members, bool halfPrecisionWeights = false)
     {
         ArgumentNullException.ThrowIfNull(members);
-        return OnnxExporter.Export(members);
+        return OnnxExporter.Export(members, halfPrecisionWeights);
     }
 }

@@ -25,11 +25,11 @@ internal static class ModelOutput
     }
 
     public static async Task SaveAsync(IReadOnlyList<TrainedNetwork> members, EmnistCnnTrainerOptions options, EmnistSplit split, string dataDir, string outPath,
-        EmnistTrainingData data, bool evaluateTest, CancellationToken ct)
+        EmnistTrainingData data, bool evaluateTest, bool halfPrecisionWeights, CancellationToken ct)
     {
         var ml = new MLContext(seed: options.Seed);
         var first = members[0];
-        var onnx = EmnistModelExport.ToOnnx(members);
+        var onnx = EmnistModelExport.ToOnnx(members, halfPrecisionWeights);
         var info = new EmnistModelInfo
         {
             Name = Path.GetFileNameWithoutExtension(outPath),

@@ -32,6 +32,19 @@ internal static class Png
         return data.ToArray();
     }
 
+    /// <summary>A 28×28 image as a 280×280 canvas with every pixel replicated 10× (dark ink on white): the exact pixels, no resampling blur.</summary>
+    public static byte[] PixelCanvas(byte[] glyph)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(280, 280, SKColorType.Gray8, SKAlphaType.Opaque));
+        var pixels = new byte[280 * 280];
+        for (var y = 0; y < 280; y++)
+            for (var x = 0; x < 280; x++)
+                pixels[y * 280 + x] = (byte)(255 - glyph[(y / 10) * 28 + x / 10]);
+        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
     /// <summary>A valid-looking PNG header claiming width×height, with a tiny IDAT: a decompression bomb's shape.</summary>
     public static byte[] HeaderOnly(int width, int height)
     {

@@ -69,6 +69,26 @@ public sealed class TrainerTests(TinyModels models)
     }
 
     [Fact]
+    public void Half_precision_weights_halve_the_size_and_keep_the_answers()
+    {
+        var full = EmnistModelExport.ToOnnx([models.NetworkA]);
+        var half = EmnistModelExport.ToOnnx([models.NetworkA], halfPrecisionWeights: true);
+        Assert.InRange(half.Length, full.Length * 0.45, full.Length * 0.6);
+        var ml = new MLContext();
+        var info = new EmnistModelInfo { Labels = Glyphs.Labels };
+        using var a = ml.Model.CreatePredictionEngine<EmnistInput, EmnistOutput>(EmnistModel.FromOnnx(ml, full, info).Transformer);
+        using var b = ml.Model.CreatePredictionEngine<EmnistInput, EmnistOutput>(EmnistModel.FromOnnx(ml, half, info).Transformer);
+        foreach (var img in Glyphs.Set(24, seed: 14).Images)
+        {
+            var input = new EmnistInput { Pixels = Floats(img) };
+            var pa = a.Predict(input).Probabilities;
+            var pb = b.Predict(input).Probabilities;
+            Assert.Equal(Array.IndexOf(pa, pa.Max()), Array.IndexOf(pb, pb.Max()));
+            for (var k = 0; k < pa.Length; k++) Assert.Equal(pa[k], pb[k], 2);
+        }
+    }
+
+    [Fact]
     public void Model_zip_round_trips_with_info_and_needs_no_TorchSharp()
     {
         var info = EmnistModel.ReadInfo(models.ZipA);

@@ -22,14 +22,17 @@ internal static class OnnxExporter
     public static byte[] Export(TrainedNetwork trained) => Export([trained]);
 
     /// <summary>Exports one network, or an ensemble whose output is the mean of the members' probabilities.</summary>
-    public static byte[] Export(IReadOnlyList<TrainedNetwork> members)
+    /// <param name="members">One network, or the members of an ensemble.</param>
+    /// <param name="halfPrecisionWeights">Store weight matrices as float16 (half the size; a Cast back to float32 is
+    /// folded by ONNX Runtime at load, so inference still runs in float32).</param>
+    public static byte[] Export(IReadOnlyList<TrainedNetwork> members, bool halfPrecisionWeights = false)
     {
         if (members.Count == 0) throw new ArgumentException("Nothing to export.", nameof(members));
         var labels = members[0].Labels;
         if (members.Any(m => !m.Labels.SequenceEqual(labels))) throw new ArgumentException("Ensemble members must share their labels.", nameof(members));
         var name = members.Count == 1 ? members[0].Architecture : $"{members.Count}x{members[0].Architecture}";
         var graph = new GraphProto { Name = "emnist-" + name };
-        var b = new GraphBuilder(graph);
+        var b = new GraphBuilder(graph, halfPrecisionWeights);
 
         graph.Input.Add(TensorValue(InputName, "N", EmnistImage.PixelCount));
         var x = b.Node("Reshape", [InputName, b.Constant("shape", [4], longs: [-1, 1, EmnistImage.Size, EmnistImage.Size])]);
@@ -78,7 +81,7 @@ internal static class OnnxExporter
                 {
                     var conv = (Conv2d)layers[i];
                     var (w, bias) = Fold(conv.weight!, conv.bias, NextBatchNorm(spec, layers, i), c.Out);
-                    x = b.Node("Conv", [x, b.Constant("W", [c.Out, c.In, 3, 3], w), b.Constant("B", [c.Out], bias)],
+                    x = b.Node("Conv", [x, b.Weight("W", [c.Out, c.In, 3, 3], w), b.Constant("B", [c.Out], bias)],
                         Ints("kernel_shape", 3, 3), Ints("pads", 1, 1, 1, 1), Ints("strides", 1, 1));
                     break;
                 }
@@ -88,7 +91,7 @@ internal static class OnnxExporter
                     var (w, bias) = Fold(linear.weight!, linear.bias, NextBatchNorm(spec, layers, i), l.Out);
                     if (i == lastLinear)
                         for (var k = 0; k < bias.Length; k++) bias[k] += trained.LogitAdjustment[k];
-                    x = b.Node("Gemm", [x, b.Constant("W", [l.Out, l.In], w), b.Constant("B", [l.Out], bias)],
+                    x = b.Node("Gemm", [x, b.Weight("W", [l.Out, l.In], w), b.Constant("B", [l.Out], bias)],
                         new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
                     break;
                 }
@@ -145,8 +148,24 @@ internal static class OnnxExporter
         };
     }
 
-    private sealed class GraphBuilder(GraphProto graph)
+    private sealed class GraphBuilder(GraphProto graph, bool halfPrecisionWeights)
     {
+        /// <summary>A weight matrix: float32, or float16 followed by a Cast to float32.</summary>
+        public string Weight(string hint, long[] dims, float[] values)
+        {
+            if (!halfPrecisionWeights) return Constant(hint, dims, values);
+            var name = $"{hint}_{_next++}_f16";
+            var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float16 };
+            t.Dims.Add(dims);
+            var raw = new byte[values.Length * 2];
+            for (var i = 0; i < values.Length; i++)
+                BitConverter.TryWriteBytes(raw.AsSpan(i * 2), BitConverter.HalfToUInt16Bits((Half)values[i]));
+            t.RawData = ByteString.CopyFrom(raw);
+            // A Constant node rather than an initializer: ML.NET's ONNX type scan rejects float16 initializers.
+            var constant = Node("Constant", [], [name], new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = t });
+            return Node("Cast", [constant], new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (int)TensorProto.Types.DataType.Float });
+        }
+
         private int _next;
 
         public string Node(string op, string[] inputs, params AttributeProto[] attributes) =>
