@@ -34,7 +34,9 @@ public sealed class PackageTests(ITestOutputHelper output)
         Skip.If(!File.Exists(model), "No default model committed.");
         using var temp = new TempDir();
         var feed = Directory.CreateDirectory(temp.File("feed")).FullName;
-        await Dotnet(SharedData.RepoRoot, "pack", "Emnist.Pipelines/Emnist.Pipelines.csproj", "-c", "Release", "-o", feed, "-p:ContinuousIntegrationBuild=true");
+        // A unique pre-release version, so the NuGet cache can never hand back a package packed by an earlier run.
+        var version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}";
+        await Dotnet(SharedData.RepoRoot, "pack", "Emnist.Pipelines/Emnist.Pipelines.csproj", "-c", "Release", "-o", feed, $"-p:Version={version}", "-p:ContinuousIntegrationBuild=true");
 
         var nupkg = Directory.GetFiles(feed, "Emnist.Pipelines.*.nupkg").Single(f => !f.EndsWith(".snupkg"));
         Assert.Single(Directory.GetFiles(feed, "Emnist.Pipelines.*.snupkg"));
@@ -64,10 +66,10 @@ public sealed class PackageTests(ITestOutputHelper output)
               </packageSourceMapping>
             </configuration>
             """);
-        var png = temp.File("seven.png");
+        var png = temp.File("drawing.png");
         File.WriteAllBytes(png, Png.Canvas(Glyphs.L(thickness: 3)));
-        var outputText = await Dotnet(app, "run", "-c", "Release", "--", model, png);
+        var outputText = await Dotnet(app, "run", "-c", "Release", $"-p:EmnistPipelinesVersion={version}", "--", model, png);
         output.WriteLine(outputText);
-        Assert.Contains("seven.png: L", outputText);
+        Assert.Contains("drawing.png: L", outputText);
     }
 }
