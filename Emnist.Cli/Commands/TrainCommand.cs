@@ -29,12 +29,13 @@ internal static class TrainCommand
         var maxImages = new Option<int?>("--max-images") { Description = "Use at most this many exact training images" };
         var noAmbiguous = new Option<bool>("--no-case-ambiguous") { Description = "Ignore the case-ambiguous training file" };
         var ensemble = new Option<int>("--ensemble") { Description = "Train N networks (seeds seed..seed+N-1, one shared validation split) and average their probabilities", DefaultValueFactory = _ => 1 };
+        var keepBest = new Option<bool>("--keep-best-validation-epoch") { Description = "Keep the best-validation epoch's weights instead of the last epoch's" };
         var half = new Option<bool>("--half-precision-weights") { Description = "Store the ONNX weights as float16 (half the zip size; inference stays float32)" };
         var evalTest = new Option<bool>("--evaluate-test") { Description = "After training, evaluate on the split's test set and record the figures in the model card" };
 
         var command = new Command("train", "Train the CNN (TorchSharp), export it to ONNX and save one ML.NET model zip plus a model card.")
         {
-            data, split, output, arch, epochs, batch, lr, wd, smoothing, augment, seed, threads, validation, patience, checkpoints, resume, maxImages, noAmbiguous, ensemble, half, evalTest,
+            data, split, output, arch, epochs, batch, lr, wd, smoothing, augment, seed, threads, validation, patience, checkpoints, resume, maxImages, noAmbiguous, ensemble, keepBest, half, evalTest,
         };
         command.SetAction((result, ct) => CliErrors.Run(async () =>
         {
@@ -55,6 +56,7 @@ internal static class TrainCommand
                 CheckpointDirectory = result.GetValue(checkpoints) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, "checkpoints", Path.GetFileNameWithoutExtension(outPath)),
                 Resume = result.GetValue(resume),
                 MaxTrainingImages = result.GetValue(maxImages),
+                KeepBestValidationEpoch = result.GetValue(keepBest),
             };
             options.Validate();
             var members = result.GetValue(ensemble);
