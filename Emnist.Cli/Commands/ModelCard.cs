@@ -20,7 +20,7 @@ internal static class ModelCard
         sb.AppendLine(inv, $"- Optimiser: AdamW, one-cycle peak LR {options.MaxLearningRate}, weight decay {options.WeightDecay}, batch {options.BatchSize}, label smoothing {options.LabelSmoothing}, augmentation {(options.Augmentation is null ? "off" : "on")}");
         sb.AppendLine(inv, $"- Epochs: {info.Epochs} (early-stopping patience {options.EarlyStoppingPatience}), seed {info.Seed}");
         sb.AppendLine(inv, $"- Training time: {info.TrainingSeconds / 60:F1} min on {Environment.ProcessorCount} CPU cores ({System.Runtime.InteropServices.RuntimeInformation.OSDescription}), threads {(options.Threads == 0 ? Environment.ProcessorCount : options.Threads)}");
-        sb.AppendLine(inv, $"- Best validation accuracy: {info.ValidationAccuracy:P2}");
+        sb.AppendLine(inv, $"- Validation accuracy of the kept weights (member 1): {info.ValidationAccuracy:P2}");
         sb.AppendLine(inv, $"- Reproduce: `dotnet run -c Release --project Emnist.Cli -- {ModelOutput.ReproduceCommand()["emnist ".Length..]}`");
         sb.AppendLine();
         if (report is not null)

@@ -42,7 +42,7 @@ internal static class ModelOutput
             Seed = options.Seed,
             TrainingImages = data.Exact.Count + (data.CaseAmbiguous?.Count ?? 0),
             TrainingSeconds = Math.Round(members.Sum(m => m.History.Sum(h => h.Seconds)), 1),
-            ValidationAccuracy = first.History.Max(h => h.ValidationAccuracy),
+            ValidationAccuracy = first.History[^1].ValidationAccuracy,
             CreatedUtc = DateTimeOffset.UtcNow,
             History = [.. first.History.Select(h => new EpochRecord(h.Epoch, h.Loss, h.TrainAccuracy, h.ValidationAccuracy))],
             Command = ReproduceCommand(),

@@ -36,7 +36,7 @@ public sealed class EmnistDownloaderTests : IAsyncLifetime
                     zip.CreateEntryFromFile(f, "gzip/" + Path.GetFileName(f), CompressionLevel.NoCompression);
             _archive = ms.ToArray();
         }
-        _hashes = Directory.GetFiles(src, "*.gz").ToDictionary(Path.GetFileName, f => new ArchiveMemberHash(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))), new FileInfo(f).Length))!;
+        _hashes = Directory.GetFiles(src, "*.gz").ToDictionary(f => Path.GetFileName(f), f => new ArchiveMemberHash(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))), new FileInfo(f).Length))!;
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
