@@ -36,7 +36,7 @@ public class InferenceBenchmarks
         using var ms = new MemoryStream();
         using (var s = onnxEntry.Open()) s.CopyTo(ms);
         var onnx = ExtractOnnx(ms.ToArray());
-        _session = new InferenceSession(onnx, new SessionOptions { IntraOpNumThreads = 1 });
+        _session = new InferenceSession(onnx); // default session options, as ML.NET uses them
         _input = OrtValue.CreateTensorValueFromMemory(_example.Pixels, [1, 784]);
         _output = OrtValue.CreateTensorValueFromMemory(_probabilities, [1, 62]);
         _run = new RunOptions();

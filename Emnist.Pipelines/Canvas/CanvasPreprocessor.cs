@@ -1,3 +1,4 @@
+using System.Buffers;
 using Emnist.Pipelines.Data;
 using SkiaSharp;
 
@@ -74,7 +75,20 @@ public sealed class CanvasPreprocessor(CanvasPreprocessorOptions? options = null
     /// <summary>Preprocesses raw unpremultiplied RGBA pixels.</summary>
     public CanvasImage FromRgba(ReadOnlySpan<byte> rgba, int width, int height)
     {
-        var ink = InkMap(rgba, width, height, out var max);
+        // Per-request buffers come from the shared pools: a 280×280 canvas needs ~0.9 MB of float/double scratch.
+        var ink = ArrayPool<float>.Shared.Rent(width * height);
+        try
+        {
+            return FromInk(ink, InkMap(rgba, width, height, ink), width, height);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(ink);
+        }
+    }
+
+    private CanvasImage FromInk(float[] ink, float max, int width, int height)
+    {
         if (max < _options.MinInkContrast * 255) return new CanvasImage([], false, width, height);
 
         // Bounding box of clear ink (ignores faint noise and JPEG ringing).
@@ -109,13 +123,13 @@ public sealed class CanvasPreprocessor(CanvasPreprocessorOptions? options = null
     /// Ink intensity per pixel, 0..255. Transparent images: ink is opacity (stroke colour does not matter).
     /// Opaque images: distance of the luminance from the background, whose level is the median of the border.
     /// </summary>
-    private static float[] InkMap(ReadOnlySpan<byte> rgba, int width, int height, out float max)
+    /// <returns>The strongest ink value.</returns>
+    private static float InkMap(ReadOnlySpan<byte> rgba, int width, int height, float[] ink)
     {
         var n = width * height;
-        var ink = new float[n];
         var transparent = 0;
         for (var i = 0; i < n; i++) if (rgba[i * 4 + 3] < 128) transparent++;
-        max = 0;
+        float max = 0;
         if (transparent > n / 20)
         {
             for (var i = 0; i < n; i++)
@@ -123,10 +137,10 @@ public sealed class CanvasPreprocessor(CanvasPreprocessorOptions? options = null
                 var v = ink[i] = rgba[i * 4 + 3];
                 if (v > max) max = v;
             }
-            return ink;
+            return max;
         }
 
-        var lum = new float[n];
+        var lum = ink; // luminance first, turned into ink in place below
         for (var i = 0; i < n; i++)
         {
             // Composite any partial transparency over white before reading the luminance.
@@ -134,11 +148,22 @@ public sealed class CanvasPreprocessor(CanvasPreprocessorOptions? options = null
             var white = 255 * (1 - a);
             lum[i] = 0.299f * (rgba[i * 4] * a + white) + 0.587f * (rgba[i * 4 + 1] * a + white) + 0.114f * (rgba[i * 4 + 2] * a + white);
         }
-        var border = new List<float>(2 * (width + height));
-        for (var x = 0; x < width; x++) { border.Add(lum[x]); border.Add(lum[(height - 1) * width + x]); }
-        for (var y = 0; y < height; y++) { border.Add(lum[y * width]); border.Add(lum[y * width + width - 1]); }
-        border.Sort();
-        var background = border[border.Count / 2];
+        var borderCount = 2 * (width + height);
+        var border = ArrayPool<float>.Shared.Rent(borderCount);
+        float background;
+        try
+        {
+            var k = 0;
+            for (var x = 0; x < width; x++) { border[k++] = lum[x]; border[k++] = lum[(height - 1) * width + x]; }
+            for (var y = 0; y < height; y++) { border[k++] = lum[y * width]; border[k++] = lum[y * width + width - 1]; }
+            var span = border.AsSpan(0, borderCount);
+            span.Sort();
+            background = span[borderCount / 2];
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(border);
+        }
         var darkInk = background >= 128;
         for (var i = 0; i < n; i++)
         {
@@ -146,7 +171,7 @@ public sealed class CanvasPreprocessor(CanvasPreprocessorOptions? options = null
             ink[i] = v > 0 ? v : 0;
             if (ink[i] > max) max = ink[i];
         }
-        return ink;
+        return max;
     }
 
     /// <summary>
@@ -158,10 +183,26 @@ public sealed class CanvasPreprocessor(CanvasPreprocessorOptions? options = null
     {
         // sat[(y)*(w+1)+x] = sum of ink over [0,x)×[0,y)
         var w1 = width + 1;
-        var sat = new double[(long)w1 * (height + 1)];
+        var satLength = w1 * (height + 1);
+        var sat = ArrayPool<double>.Shared.Rent(satLength);
+        try
+        {
+            AreaResample(ink, sat, width, height, left, top, step, max, output);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(sat);
+        }
+    }
+
+    private static void AreaResample(float[] ink, double[] sat, int width, int height, double left, double top, double step, float max, Span<byte> output)
+    {
+        var w1 = width + 1;
+        sat.AsSpan(0, w1).Clear(); // row 0; column 0 is cleared row by row below
         for (var y = 0; y < height; y++)
         {
             double row = 0;
+            sat[(y + 1) * w1] = 0;
             for (var x = 0; x < width; x++)
             {
                 row += ink[y * width + x];
