@@ -43,11 +43,16 @@ internal sealed class LoadedModel<TData, TPrediction> : IDisposable
     public ITransformer Transformer { get; }
     public ModelVersion Version { get; }
 
-    /// <summary>Takes a lease; false if the generation is already retired and drained (caller retries on the new one).</summary>
+    /// <summary>Takes a lease; false once the generation is retired (the caller retries on the current one).</summary>
+    /// <remarks>
+    /// Checking "retired" after the increment (a full fence) closes the race with <see cref="Retire"/>: either Retire
+    /// sees this lease and leaves disposal to the last <see cref="Release"/>, or this call sees the retirement and backs
+    /// off before touching an engine.
+    /// </remarks>
     public bool TryAcquire()
     {
         Interlocked.Increment(ref _leases);
-        if (Volatile.Read(ref _disposed) == 0) return true;
+        if (Volatile.Read(ref _retired) == 0) return true;
         Release();
         return false;
     }
