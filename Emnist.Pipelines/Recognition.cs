@@ -28,16 +28,15 @@ public sealed record Recognition(bool HasInk, string? Prediction, float Confiden
         var best = EmnistEvaluator.TopK(probabilities, top);
         var list = new LabelProbability[best.Length];
         for (var i = 0; i < best.Length; i++) list[i] = new LabelProbability(labels[best[i]], probabilities[best[i]]);
-        return new Recognition(true, list[0].Label, list[0].Probability, list, modelInput, LookAlikesOf(probabilities, labels));
+        return new Recognition(true, list[0].Label, list[0].Probability, list, modelInput, LookAlikesOf(probabilities, labels, best[0]));
     }
 
     /// <summary>
     /// The look-alike group of the top class when another member of it has a real share of the probability
     /// (at least a fifth of the top one), so the honest answer is "one of these".
     /// </summary>
-    private static string? LookAlikesOf(ReadOnlySpan<float> p, IReadOnlyList<string> labels)
+    private static string? LookAlikesOf(ReadOnlySpan<float> p, IReadOnlyList<string> labels, int best)
     {
-        var best = EmnistEvaluator.TopK(p, 1)[0];
         if (CaseGroups.Of(labels[best]) is not { } group) return null;
         var members = new List<(char C, float P)>();
         for (var i = 0; i < labels.Count; i++)

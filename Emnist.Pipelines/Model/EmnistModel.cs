@@ -90,11 +90,23 @@ public sealed class EmnistModel
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         if (!File.Exists(path)) throw new EmnistModelException(path, "model file not found");
-        var info = ReadInfo(path);
+        return FromBytes(mlContext, File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>
+    /// Loads a model from bytes already read, so a caller that also hashes them (the pool's version stamp) describes
+    /// exactly the model it loaded, even if the file changes in between.
+    /// </summary>
+    internal static EmnistModel FromBytes(MLContext mlContext, byte[] bytes, string path)
+    {
+        EmnistModelInfo info;
+        using (var infoStream = new MemoryStream(bytes, writable: false))
+            info = ReadInfo(infoStream, path);
         ITransformer transformer;
         try
         {
-            transformer = mlContext.Model.Load(path, out _);
+            using var modelStream = new MemoryStream(bytes, writable: false);
+            transformer = mlContext.Model.Load(modelStream, out _);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -106,9 +118,16 @@ public sealed class EmnistModel
     /// <summary>Reads only the info of a model zip (cheap).</summary>
     public static EmnistModelInfo ReadInfo(string path)
     {
+        if (!File.Exists(path)) throw new EmnistModelException(path, "model file not found");
+        using var file = File.OpenRead(path);
+        return ReadInfo(file, path);
+    }
+
+    private static EmnistModelInfo ReadInfo(Stream zipStream, string path)
+    {
         try
         {
-            using var zip = ZipFile.OpenRead(path);
+            using var zip = new ZipArchive(zipStream, ZipArchiveMode.Read, leaveOpen: true);
             var entry = zip.GetEntry(InfoEntry) ?? throw new EmnistModelException(path, $"not an EMNIST model zip (no {InfoEntry})");
             using var stream = entry.Open();
             var info = JsonSerializer.Deserialize<EmnistModelInfo>(stream, Json) ?? throw new EmnistModelException(path, "empty model info");

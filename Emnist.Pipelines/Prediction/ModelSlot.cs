@@ -99,7 +99,7 @@ internal sealed class ModelSlot<TData, TPrediction> : IDisposable
             {
                 byte[] bytes = File.ReadAllBytes(path);
                 var version = Convert.ToHexStringLower(SHA256.HashData(bytes))[..12];
-                var model = EmnistModel.Load(_ml, path);
+                var model = EmnistModel.FromBytes(_ml, bytes, path);
                 return new LoadedModel<TData, TPrediction>(_ml, model.Transformer, new ModelVersion(_name, version, path, DateTimeOffset.UtcNow, model.Info));
             }
             catch (IOException) when (attempt < 5)
