@@ -11,10 +11,10 @@ namespace Emnist.Tests.Api;
 /// <summary>
 /// The served path end to end: ByClass test images rendered as 280×280 canvas PNGs (each pixel replicated 10×),
 /// posted to the API with the default model, against evaluating the same 28×28 images directly. The goal is
-/// a gap of at most one point; measured here 1.1 points with the single model and 1.4 with the 3-model ensemble
-/// (bicubic-upscaled canvases: about 0.3 more), because the canvas path
-/// re-frames every character to EMNIST's typical 24-pixel box while EMNIST's own boxes vary (22-24 pixels). The
-/// test guards the measured level so a regression in the serving path fails it.
+/// a gap of at most one point. Measured with the 3-model ensemble: 0.70 points on these 2,000 images (0.55 on the
+/// first 20,000); it was 1.40 before the box threshold and fill were re-measured. What is left comes from EMNIST's
+/// own framing varying (its boxes span 22-26 pixels at a 2 % threshold) while the canvas path frames every
+/// character the same way.
 /// </summary>
 public sealed class HttpAccuracyTests(ITestOutputHelper output)
 {
@@ -47,6 +47,6 @@ public sealed class HttpAccuracyTests(ITestOutputHelper output)
         }
         var http = (double)correct / arrays.Count;
         output.WriteLine($"direct {direct.Accuracy:P2}, through HTTP as canvas PNGs {http:P2} on {arrays.Count} images");
-        Assert.True(Math.Abs(http - direct.Accuracy) <= 0.015, $"direct {direct.Accuracy:P2} vs HTTP {http:P2}");
+        Assert.True(Math.Abs(http - direct.Accuracy) <= 0.01, $"direct {direct.Accuracy:P2} vs HTTP {http:P2}");
     }
 }
