@@ -93,6 +93,10 @@ public static class EmnistCnnTrainer
 
         var trainLogPrior = LogPriors(TrainPriors(data, trainExact));
         var targetLogPrior = data.TargetPriors is null ? trainLogPrior : LogPriors(Normalize(data.TargetPriors, classes));
+        data.Teacher?.Validate(data);
+        // The teacher's probabilities are for the target priors; the student's training logits carry the training
+        // priors, so the soft targets are moved to the training priors first (p · π_train / π_target, renormalised).
+        var teacherPriorShift = data.Teacher is null ? null : trainLogPrior.Zip(targetLogPrior, (t, g) => MathF.Exp(t - g)).ToArray();
 
         var stepsPerEpoch = (trainCount + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = (long)stepsPerEpoch * options.Epochs;
@@ -111,6 +115,7 @@ public static class EmnistCnnTrainer
         using var trainLogPriorT = tensor(trainLogPrior);
         var batchX = new float[options.BatchSize * EmnistImage.PixelCount];
         var batchMask = new float[options.BatchSize * classes];
+        var batchSoft = teacherPriorShift is null ? null : new float[options.BatchSize * classes];
         var augmented = new byte[EmnistImage.PixelCount];
         var watch = Stopwatch.StartNew();
         long stepsDoneThisRun = 0;
@@ -147,6 +152,7 @@ public static class EmnistCnnTrainer
                         var row = trainExact[idx];
                         px = data.Exact.PixelsOf(row);
                         batchMask[i * classes + data.Exact.Classes[row]] = 0;
+                        if (batchSoft is not null) SoftTarget(data.Teacher!.Exact, row, teacherPriorShift!, batchSoft.AsSpan(i * classes, classes));
                     }
                     else
                     {
@@ -156,6 +162,7 @@ public static class EmnistCnnTrainer
                         batchMask[i * classes + upper] = 0;
                         var twin = data.CaseTwinOf(upper);
                         if (twin >= 0) batchMask[i * classes + twin] = 0;
+                        if (batchSoft is not null) SoftTarget(data.Teacher!.CaseAmbiguous!, row, teacherPriorShift!, batchSoft.AsSpan(i * classes, classes));
                     }
                     if (options.Augmentation is { } aug)
                     {
@@ -177,6 +184,12 @@ public static class EmnistCnnTrainer
                     var logp = nn.functional.log_softmax(logits, 1);
                     // Partial-label loss: −log of the probability mass on the allowed set (one class, or both case twins).
                     var loss = -(logp + mask).logsumexp(1).mean();
+                    if (batchSoft is not null)
+                    {
+                        var soft = tensor(batchSoft.AsSpan(0, n * classes).ToArray(), [n, classes]);
+                        var distill = -(soft * logp).sum(1).mean();
+                        loss = loss * (1 - options.DistillationWeight) + distill * options.DistillationWeight;
+                    }
                     if (options.LabelSmoothing > 0)
                         loss = loss * (1 - options.LabelSmoothing) - logp.mean(new long[] { 1 }).mean() * options.LabelSmoothing;
                     optimizer.zero_grad();
@@ -228,6 +241,14 @@ public static class EmnistCnnTrainer
             network.load(Path.Combine(cdir, BestWeightsFile));
         network.eval();
         return new TrainedNetwork(network, data.Labels, [.. targetLogPrior], state.History, options.Architecture);
+    }
+
+    private static void SoftTarget(float[] teacher, int row, float[] priorShift, Span<float> target)
+    {
+        var probs = teacher.AsSpan(row * target.Length, target.Length);
+        var sum = 0f;
+        for (var k = 0; k < target.Length; k++) sum += target[k] = probs[k] * priorShift[k];
+        for (var k = 0; k < target.Length; k++) target[k] /= sum;
     }
 
     private static void SaveCheckpoint(EmnistCnnTrainerOptions options, EmnistCnn network, CheckpointState state)

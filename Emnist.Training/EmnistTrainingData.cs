@@ -11,6 +11,9 @@ namespace Emnist.Training;
 /// label file); null = the training distribution. Used for logit adjustment.</param>
 public sealed record EmnistTrainingData(IReadOnlyList<string> Labels, EmnistArrays Exact, EmnistArrays? CaseAmbiguous = null, double[]? TargetPriors = null)
 {
+    /// <summary>A teacher model's probabilities for every training image (knowledge distillation); null = none.</summary>
+    public TeacherTargets? Teacher { get; init; }
+
     /// <summary>Number of classes.</summary>
     public int ClassCount => Labels.Count;
 

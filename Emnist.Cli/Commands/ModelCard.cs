@@ -18,6 +18,8 @@ internal static class ModelCard
         sb.AppendLine(inv, $"- Architecture: `{info.Architecture}`, {info.Parameters:N0} parameters, {info.MacsPerImage / 1e6:F1} M multiply-adds per image");
         sb.AppendLine(inv, $"- Training images: {info.TrainingImages:N0} (exact + case-ambiguous, partial-label loss); {options.ValidationFraction:P0} of the exact ones held out for validation");
         sb.AppendLine(inv, $"- Optimiser: AdamW, one-cycle peak LR {options.MaxLearningRate}, weight decay {options.WeightDecay}, batch {options.BatchSize}, label smoothing {options.LabelSmoothing}, augmentation {(options.Augmentation is null ? "off" : "on")}");
+        if (info.Teacher is { } teacher)
+            sb.AppendLine(inv, $"- Distilled from `{teacher}`: {options.DistillationWeight:P0} of the loss follows the teacher's probabilities, the rest the labels");
         sb.AppendLine(inv, $"- Epochs: {info.Epochs} (early-stopping patience {options.EarlyStoppingPatience}), seed {info.Seed}");
         sb.AppendLine(inv, $"- Training time: {info.TrainingSeconds / 60:F1} min on {Environment.ProcessorCount} CPU cores ({System.Runtime.InteropServices.RuntimeInformation.OSDescription}), threads {(options.Threads == 0 ? Environment.ProcessorCount : options.Threads)}");
         sb.AppendLine(inv, $"- Validation accuracy of the kept weights (member 1): {info.ValidationAccuracy:P2}");

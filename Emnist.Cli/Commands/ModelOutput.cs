@@ -46,6 +46,7 @@ internal static class ModelOutput
             CreatedUtc = DateTimeOffset.UtcNow,
             History = [.. first.History.Select(h => new EpochRecord(h.Epoch, h.Loss, h.TrainAccuracy, h.ValidationAccuracy))],
             Command = ReproduceCommand(),
+            Teacher = data.Teacher?.Name,
         };
         var model = EmnistModel.FromOnnx(ml, onnx, info);
         EvaluationReport? report = null;

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Emnist.Pipelines.Data;
+using Emnist.Pipelines.Model;
+using Microsoft.ML;
 using Emnist.Training;
 using Spectre.Console;
 
@@ -31,11 +33,13 @@ internal static class TrainCommand
         var ensemble = new Option<int>("--ensemble") { Description = "Train N networks (seeds seed..seed+N-1, one shared validation split) and average their probabilities", DefaultValueFactory = _ => 1 };
         var keepBest = new Option<bool>("--keep-best-validation-epoch") { Description = "Keep the best-validation epoch's weights instead of the last epoch's" };
         var half = new Option<bool>("--half-precision-weights") { Description = "Store the ONNX weights as float16 (half the zip size; inference stays float32)" };
+        var teacher = new Option<string?>("--teacher") { Description = "Model zip whose probabilities the network also learns from (knowledge distillation)" };
+        var distillWeight = new Option<double>("--distillation-weight") { Description = "Share of the loss that follows the teacher (0..1)", DefaultValueFactory = _ => 0.7 };
         var evalTest = new Option<bool>("--evaluate-test") { Description = "After training, evaluate on the split's test set and record the figures in the model card" };
 
         var command = new Command("train", "Train the CNN (TorchSharp), export it to ONNX and save one ML.NET model zip plus a model card.")
         {
-            data, split, output, arch, epochs, batch, lr, wd, smoothing, augment, seed, threads, validation, patience, checkpoints, resume, maxImages, noAmbiguous, ensemble, keepBest, half, evalTest,
+            data, split, output, arch, epochs, batch, lr, wd, smoothing, augment, seed, threads, validation, patience, checkpoints, resume, maxImages, noAmbiguous, ensemble, keepBest, half, teacher, distillWeight, evalTest,
         };
         command.SetAction((result, ct) => CliErrors.Run(async () =>
         {
@@ -57,6 +61,7 @@ internal static class TrainCommand
                 Resume = result.GetValue(resume),
                 MaxTrainingImages = result.GetValue(maxImages),
                 KeepBestValidationEpoch = result.GetValue(keepBest),
+                DistillationWeight = result.GetValue(distillWeight),
             };
             options.Validate();
             var members = result.GetValue(ensemble);
@@ -68,6 +73,13 @@ internal static class TrainCommand
             AnsiConsole.MarkupLineInterpolated($"Loading [bold]{splitValue.Name()}[/] training data from {dataDir} ...");
             var trainingData = TrainingDataLoader.Load(dataDir, splitValue, !result.GetValue(noAmbiguous), ct);
             AnsiConsole.MarkupLineInterpolated($"{trainingData.Exact.Count:N0} exact + {trainingData.CaseAmbiguous?.Count ?? 0:N0} case-ambiguous images, {trainingData.ClassCount} classes; priors from {(trainingData.TargetPriors is null ? "the training data" : "the official label file")}.");
+
+            if (result.GetValue(teacher) is { } teacherPath)
+            {
+                var teacherModel = EmnistModel.Load(new MLContext(), teacherPath);
+                AnsiConsole.MarkupLineInterpolated($"Running the teacher [bold]{teacherModel.Info.Name}[/] ({teacherModel.Info.Architecture}) over the training images ...");
+                trainingData = trainingData with { Teacher = await Task.Run(() => TeacherTargets.Compute(new MLContext(), teacherModel, trainingData, ct), ct) };
+            }
 
             var trained = new List<TrainedNetwork>();
             try

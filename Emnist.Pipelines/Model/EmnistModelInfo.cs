@@ -54,6 +54,9 @@ public sealed record EmnistModelInfo
     /// <summary>Per-epoch training curve: loss, train accuracy, validation accuracy.</summary>
     public IReadOnlyList<EpochRecord> History { get; init; } = [];
 
+    /// <summary>The model this one was distilled from (its name and architecture), if any.</summary>
+    public string? Teacher { get; init; }
+
     /// <summary>Free-form training command line, for reproduction.</summary>
     public string? Command { get; init; }
 }

@@ -159,6 +159,33 @@ public sealed class TrainerTests(TinyModels models)
         Assert.True(trained.History[^1].TrainAccuracy > 0.5);
     }
 
+    [Fact]
+    public void Distillation_follows_the_teacher_even_against_wrong_labels()
+    {
+        // Every label says "0": a student that learned from the labels would answer "0" for everything (25 %).
+        var wrong = models.Data with { Exact = models.Data.Exact with { Classes = new int[models.Data.Exact.Count] } };
+        var ml = new MLContext();
+        var teacher = TeacherTargets.Compute(ml, EmnistModel.Load(ml, models.ZipA), wrong);
+        Assert.Contains("tiny-a", teacher.Name);
+        var options = new EmnistCnnTrainerOptions { Architecture = "tiny", Epochs = 3, BatchSize = 32, Seed = 5, Threads = 1, MaxLearningRate = 5e-3, DistillationWeight = 1 };
+        using var student = EmnistCnnTrainer.Train(wrong with { Teacher = teacher }, options);
+
+        var (images, labels) = Glyphs.Set(200, seed: 98);
+        var probs = student.PredictProbabilities(images.SelectMany(Floats).ToArray(), images.Count);
+        var correct = Enumerable.Range(0, images.Count).Count(i => probs.AsSpan(i * 4, 4).IndexOf(MaxOf(probs.AsSpan(i * 4, 4))) == labels[i]);
+        Assert.True(correct / 200.0 > 0.8, $"student accuracy {correct / 200.0:P1}");
+    }
+
+    [Fact]
+    public void A_teacher_with_other_classes_is_rejected()
+    {
+        var ml = new MLContext();
+        var foreign = EmnistModel.FromOnnx(ml, EmnistModelExport.ToOnnx(models.NetworkA), new EmnistModelInfo { Name = "foreign", Labels = ["w", "x", "y", "z"] });
+        var e = Assert.Throws<EmnistModelException>(() => TeacherTargets.Compute(ml, foreign, models.Data));
+        Assert.Contains("classes", e.Message);
+        Assert.ThrowsAny<ArgumentException>(() => new EmnistCnnTrainerOptions { DistillationWeight = 1.5 }.Validate());
+    }
+
     /// <summary>Progress that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
     private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
