@@ -12,6 +12,7 @@ builder.Services.Configure<EmnistApiOptions>(builder.Configuration.GetSection(Em
 var apiOptions = builder.Configuration.GetSection(EmnistApiOptions.Section).Get<EmnistApiOptions>() ?? new EmnistApiOptions();
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = apiOptions.MaxRequestBytes);
 
+builder.Services.Configure<PredictionEnginePoolOptions<EmnistInput, EmnistOutput>>(o => o.OnnxIntraOpThreads = apiOptions.OnnxIntraOpThreads);
 builder.Services.AddPredictionEnginePool<EmnistInput, EmnistOutput>()
     .FromFile(apiOptions.ModelName, apiOptions.ResolveModelPath(builder.Environment.ContentRootPath), apiOptions.WatchModelFile);
 builder.Services.AddSingleton(sp => new CanvasPreprocessor(new CanvasPreprocessorOptions { MaxPixels = sp.GetRequiredService<IOptions<EmnistApiOptions>>().Value.MaxImagePixels }));

@@ -22,6 +22,13 @@ public class PreprocessingBenchmarks
         return small.Bytes;
     }
 
+    [Benchmark(Description = "decode only (the floor both share)")]
+    public int DecodeOnly()
+    {
+        using var bitmap = SKBitmap.Decode(_png);
+        return bitmap.Width;
+    }
+
     [Benchmark(Description = "EMNIST-style preprocessing")]
     public byte[] EmnistStyle() => _preprocessor.Process(_png).Pixels;
 }

@@ -11,6 +11,9 @@ public sealed class EmnistApiOptions
     /// <summary>Model zip; relative paths are resolved against the content root, then the app folder.</summary>
     public string ModelPath { get; set; } = "../models/emnist-byclass.zip";
 
+    /// <summary>ONNX Runtime threads per prediction (0 = all cores). 1 serves concurrent requests best.</summary>
+    public int OnnxIntraOpThreads { get; set; } = 1;
+
     /// <summary>Reload the model when the file changes.</summary>
     public bool WatchModelFile { get; set; } = true;
 

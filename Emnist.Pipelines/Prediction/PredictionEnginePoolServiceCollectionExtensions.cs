@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.ML;
+using Microsoft.ML.Transforms.Onnx;
 
 namespace Emnist.Pipelines.Prediction;
 
@@ -12,8 +13,24 @@ public sealed class PredictionEnginePoolOptions<TData, TPrediction>
     /// <summary>Model name → source.</summary>
     public Dictionary<string, ModelFileSource> Models { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The ML.NET context to load models with; null = a new one.</summary>
+    /// <summary>The ML.NET context to load models with; null = a new one (with <see cref="OnnxIntraOpThreads"/> applied).</summary>
     public MLContext? MLContext { get; set; }
+
+    /// <summary>
+    /// Threads ONNX Runtime may use inside one prediction when the pool creates its own context; 0 = its default
+    /// (every core). A server answering many requests at once does better with 1: each prediction runs on its
+    /// caller's thread and concurrency comes from the requests, instead of every request fanning out over all cores.
+    /// </summary>
+    public int OnnxIntraOpThreads { get; set; }
+
+    internal MLContext CreateContext()
+    {
+        if (MLContext is { } given) return given;
+        ArgumentOutOfRangeException.ThrowIfNegative(OnnxIntraOpThreads);
+        var ml = new MLContext();
+        if (OnnxIntraOpThreads > 0) ml.SetOnnxSessionOption(new OnnxSessionOptions { IntraOpNumThreads = OnnxIntraOpThreads, InterOpNumThreads = 1 });
+        return ml;
+    }
 }
 
 /// <summary>Adds models to a pool registration.</summary>

@@ -10,9 +10,10 @@ public sealed class PredictionEnginePoolTests(TinyModels models)
 {
     private static EmnistInput Input(byte[] img) => new() { Pixels = [.. img.Select(b => (float)b)] };
 
-    private static PredictionEnginePool<EmnistInput, EmnistOutput> Pool(string name, string path, bool watch)
+    private static PredictionEnginePool<EmnistInput, EmnistOutput> Pool(string name, string path, bool watch, int onnxThreads = 0)
     {
         var services = new ServiceCollection();
+        services.Configure<PredictionEnginePoolOptions<EmnistInput, EmnistOutput>>(o => o.OnnxIntraOpThreads = onnxThreads);
         services.AddPredictionEnginePool<EmnistInput, EmnistOutput>().FromFile(name, path, watch);
         return services.BuildServiceProvider().GetRequiredService<PredictionEnginePool<EmnistInput, EmnistOutput>>();
     }
@@ -30,6 +31,20 @@ public sealed class PredictionEnginePoolTests(TinyModels models)
                     Assert.Equal(expected[i], pool.Predict("m", Input(images[i])).Probabilities);
         }));
         await Task.WhenAll(tasks);
+    }
+
+    [Fact]
+    public void One_onnx_thread_per_prediction_gives_the_same_answers_and_negative_counts_are_rejected()
+    {
+        using var defaultThreads = Pool("m", models.ZipA, watch: false);
+        using var oneThread = Pool("m", models.ZipA, watch: false, onnxThreads: 1);
+        foreach (var image in Glyphs.Set(16, seed: 22).Images)
+        {
+            var expected = defaultThreads.Predict("m", Input(image)).Probabilities;
+            var actual = oneThread.Predict("m", Input(image)).Probabilities;
+            for (var k = 0; k < expected.Length; k++) Assert.Equal(expected[k], actual[k], 5);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => Pool("m", models.ZipA, watch: false, onnxThreads: -1));
     }
 
     [Fact]
