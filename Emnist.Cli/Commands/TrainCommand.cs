@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Emnist.Pipelines.Data;
 using Emnist.Pipelines.Model;
-using Microsoft.ML;
 using Emnist.Training;
+using Microsoft.ML;
 using Spectre.Console;
 
 namespace Emnist.Cli.Commands;
