@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Emnist.Pipelines.Data;
 using SkiaSharp;
 
@@ -53,6 +55,8 @@ public sealed record CanvasImage(byte[] Pixels, bool HasInk, int SourceWidth, in
 /// </summary>
 public sealed class CanvasPreprocessor(CanvasPreprocessorOptions? options = null)
 {
+    private const int PooledDecodeBytes = 4 * 1024 * 1024;
+
     private readonly CanvasPreprocessorOptions _options = options ?? new();
 
 
@@ -72,11 +76,24 @@ public sealed class CanvasPreprocessor(CanvasPreprocessorOptions? options = null
             throw new CanvasPreprocessingException(CanvasProblem.NotAnImage, "The image has no pixels.");
 
         var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var bitmap = new SKBitmap(target);
-        var result = codec.GetPixels(target, bitmap.GetPixels());
-        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput) || result == SKCodecResult.IncompleteInput)
-            throw new CanvasPreprocessingException(CanvasProblem.NotAnImage, $"The image could not be decoded ({result}); it may be truncated.");
-        return FromRgba(bitmap.GetPixelSpan(), info.Width, info.Height);
+        // Canvas-sized images decode into a pooled buffer (no native allocation per request); huge ones get their own.
+        var pooled = target.BytesSize <= PooledDecodeBytes;
+        var rgba = pooled ? ArrayPool<byte>.Shared.Rent(target.BytesSize) : new byte[target.BytesSize];
+        try
+        {
+            SKCodecResult result;
+            unsafe
+            {
+                fixed (byte* pixels = rgba) result = codec.GetPixels(target, (IntPtr)pixels);
+            }
+            if (result != SKCodecResult.Success)
+                throw new CanvasPreprocessingException(CanvasProblem.NotAnImage, $"The image could not be decoded ({result}); it may be truncated.");
+            return FromRgba(rgba.AsSpan(0, target.BytesSize), info.Width, info.Height);
+        }
+        finally
+        {
+            if (pooled) ArrayPool<byte>.Shared.Return(rgba);
+        }
     }
 
     /// <summary>Preprocesses raw unpremultiplied RGBA pixels.</summary>
@@ -136,52 +153,101 @@ public sealed class CanvasPreprocessor(CanvasPreprocessorOptions? options = null
     private static int InkMap(ReadOnlySpan<byte> rgba, int width, int height, Span<byte> ink)
     {
         var n = width * height;
+        var pixels = MemoryMarshal.Cast<byte, uint>(rgba[..(n * 4)]); // one RGBA pixel per uint (little-endian: A in the top byte)
+
+        // Pass 1: luminance (composited over white) into the ink buffer, counting transparent pixels on the way;
+        // 4 × Vector<uint> pixels at a time, narrowed to one Vector<byte> of luminance.
         var transparent = 0;
-        for (var i = 3; i < n * 4; i += 4) if (rgba[i] < 128) transparent++;
-        var max = 0;
-        if (transparent > n / 20)
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            for (var i = 0; i < n; i++)
+            var lanes = Vector<uint>.Count;
+            var transparentLanes = Vector<uint>.Zero;
+            for (; i <= n - 4 * lanes; i += 4 * lanes)
             {
-                var v = ink[i] = rgba[i * 4 + 3];
-                if (v > max) max = v;
+                var low = Vector.Narrow(Luminance(new Vector<uint>(pixels[i..]), ref transparentLanes), Luminance(new Vector<uint>(pixels[(i + lanes)..]), ref transparentLanes));
+                var high = Vector.Narrow(Luminance(new Vector<uint>(pixels[(i + 2 * lanes)..]), ref transparentLanes), Luminance(new Vector<uint>(pixels[(i + 3 * lanes)..]), ref transparentLanes));
+                Vector.Narrow(low, high).CopyTo(ink[i..]);
             }
-            return max;
+            transparent = (int)Vector.Sum(transparentLanes);
+        }
+        for (; i < n; i++)
+        {
+            var p = pixels[i];
+            var a = p >> 24;
+            if (a < 128) transparent++;
+            ink[i] = (byte)Luminance(p & 0xFF, (p >> 8) & 0xFF, (p >> 16) & 0xFF, a);
         }
 
-        var background = BorderMedian(rgba, width, height);
-        var darkInk = background >= 128;
-        for (var i = 0; i < n; i++)
+        if (transparent > n / 20)
         {
-            var lum = Luminance(rgba.Slice(i * 4, 4));
-            var v = Math.Max(0, darkInk ? background - lum : lum - background);
-            ink[i] = (byte)v;
-            if (v > max) max = v;
+            for (var j = 0; j < n; j++) ink[j] = (byte)(pixels[j] >> 24);
+            return Max(ink);
         }
-        return max;
+
+        // Pass 2: ink = distance from the background level, saturating at 0 (vectorised: max(a, b) − b).
+        var background = BorderMedian(ink, width, height);
+        var level = new Vector<byte>((byte)background);
+        var darkInk = background >= 128;
+        var k = 0;
+        for (; k <= n - Vector<byte>.Count; k += Vector<byte>.Count)
+        {
+            var lum = new Vector<byte>(ink[k..]);
+            (darkInk ? Vector.Max(level, lum) - lum : Vector.Max(lum, level) - level).CopyTo(ink[k..]);
+        }
+        for (; k < n; k++) ink[k] = (byte)Math.Max(0, darkInk ? background - ink[k] : ink[k] - background);
+        return Max(ink);
     }
 
     /// <summary>Luminance 0..255 (Rec. 601 weights in fixed point) after compositing any transparency over white.</summary>
-    private static int Luminance(ReadOnlySpan<byte> px)
+    private static uint Luminance(uint r, uint g, uint b, uint a)
     {
-        var lum = (77 * px[0] + 150 * px[1] + 29 * px[2] + 128) >> 8;
-        var a = px[3];
-        return a == 255 ? lum : (lum * a + 255 * (255 - a) + 127) / 255;
+        var lum = (77 * r + 150 * g + 29 * b + 128) >> 8;
+        return DivideBy255Rounded(lum * a + 255 * (255 - a));
     }
 
-    /// <summary>Median luminance of the outermost pixels, from a 256-bin histogram.</summary>
-    private static int BorderMedian(ReadOnlySpan<byte> rgba, int width, int height)
+    /// <summary>The same for packed RGBA lanes; counts lanes with alpha below one half into <paramref name="transparent"/>.</summary>
+    private static Vector<uint> Luminance(Vector<uint> rgba, ref Vector<uint> transparent)
+    {
+        var byteMask = new Vector<uint>(0xFF);
+        var a = rgba >> 24;
+        transparent -= Vector.LessThan(a, new Vector<uint>(128)); // "true" lanes are all ones, i.e. −1
+        var lum = ((rgba & byteMask) * 77u + ((rgba >> 8) & byteMask) * 150u + ((rgba >> 16) & byteMask) * 29u + new Vector<uint>(128)) >> 8;
+        var x = lum * a + (byteMask - a) * 255u + new Vector<uint>(128);
+        return (x + (x >> 8)) >> 8;
+    }
+
+    /// <summary>round(x / 255) for x in 0..65025, without a division.</summary>
+    private static uint DivideBy255Rounded(uint x)
+    {
+        x += 128;
+        return (x + (x >> 8)) >> 8;
+    }
+
+    private static int Max(ReadOnlySpan<byte> values)
+    {
+        var max = Vector<byte>.Zero;
+        var k = 0;
+        for (; k <= values.Length - Vector<byte>.Count; k += Vector<byte>.Count) max = Vector.Max(max, new Vector<byte>(values[k..]));
+        byte result = 0;
+        for (var i = 0; i < Vector<byte>.Count; i++) result = Math.Max(result, max[i]);
+        for (; k < values.Length; k++) result = Math.Max(result, values[k]);
+        return result;
+    }
+
+    /// <summary>Median of the outermost pixels' luminance, from a 256-bin histogram.</summary>
+    private static int BorderMedian(ReadOnlySpan<byte> luminance, int width, int height)
     {
         Span<int> histogram = stackalloc int[256];
         for (var x = 0; x < width; x++)
         {
-            histogram[Luminance(rgba.Slice(x * 4, 4))]++;
-            histogram[Luminance(rgba.Slice(((height - 1) * width + x) * 4, 4))]++;
+            histogram[luminance[x]]++;
+            histogram[luminance[(height - 1) * width + x]]++;
         }
         for (var y = 0; y < height; y++)
         {
-            histogram[Luminance(rgba.Slice(y * width * 4, 4))]++;
-            histogram[Luminance(rgba.Slice((y * width + width - 1) * 4, 4))]++;
+            histogram[luminance[y * width]]++;
+            histogram[luminance[y * width + width - 1]]++;
         }
         var half = (2 * (width + height) + 1) / 2;
         for (int level = 0, seen = 0; level < 256; level++)
@@ -210,7 +276,13 @@ public sealed class CanvasPreprocessor(CanvasPreprocessorOptions? options = null
             {
                 var source = ink.Slice((rowStart + r) * width, width);
                 var sums = columnSums.AsSpan(r * size, size);
-                for (var o = 0; o < size; o++) sums[o] = cols.Apply(o, source);
+                sums.Clear();
+                // Most of a canvas is background: only cells that overlap this row's ink are summed (vectorised search).
+                var first = source.IndexOfAnyExcept((byte)0);
+                if (first < 0) continue;
+                var last = source.LastIndexOfAnyExcept((byte)0);
+                for (var o = 0; o < size; o++)
+                    if (cols.Overlaps(o, first, last)) sums[o] = cols.Apply(o, source);
             }
             var scale = 255f / (float)(step * step * max);
             for (var oy = 0; oy < size; oy++)
@@ -270,6 +342,9 @@ public sealed class CanvasPreprocessor(CanvasPreprocessorOptions? options = null
         }
 
         public int First(int o) => _first[o];
+
+        /// <summary>Whether cell <paramref name="o"/> covers any source pixel in [from, to].</summary>
+        public bool Overlaps(int o, int from, int to) => _count[o] > 0 && _first[o] <= to && _first[o] + _count[o] - 1 >= from;
 
         public ReadOnlySpan<float> Weights(int o) => _weights.AsSpan(_offset[o], _count[o]);
 
