@@ -59,7 +59,6 @@ public sealed class CanvasPreprocessor(CanvasPreprocessorOptions? options = null
 
     private readonly CanvasPreprocessorOptions _options = options ?? new();
 
-
     /// <summary>Decodes and preprocesses an encoded image (PNG, JPEG, WebP, GIF, BMP).</summary>
     /// <exception cref="CanvasPreprocessingException">Empty, undecodable or too large.</exception>
     public CanvasImage Process(ReadOnlySpan<byte> encoded)
