@@ -29,9 +29,8 @@ public sealed class PredictionEnginePool<TData, TPrediction> : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<PredictionEnginePool<TData, TPrediction>>();
-        var mlContext = options.Value.CreateContext();
         foreach (var (name, source) in options.Value.Models)
-            _slots[name] = new ModelSlot<TData, TPrediction>(name, source, mlContext, logger);
+            _slots[name] = new ModelSlot<TData, TPrediction>(name, source, options.Value.CreateContext(), logger);
     }
 
     /// <summary>Names of the registered models.</summary>
